@@ -88,10 +88,17 @@ public final class MappingSql {
     return "(" + key.stream().map(k -> "CAST(? AS " + table.type(k) + ")").collect(Collectors.joining(", ")) + ")";
   }
 
-  /** {@code "k1"::text, "k2"::text} with an optional qualifier. */
+  /**
+   * {@code "k1"::text AS cutover_key_1, ...} with an optional qualifier. The aliases matter: an output
+   * column named like the key would make {@code ORDER BY "k1"} sort the text, not the key.
+   */
   public static String keyText(String qualifier, List<String> key) {
     String q = qualifier == null ? "" : qualifier + ".";
-    return key.stream().map(k -> q + Sql.ident(k) + "::text").collect(Collectors.joining(", "));
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < key.size(); i++) {
+      out.add(q + Sql.ident(key.get(i)) + "::text AS cutover_key_" + (i + 1));
+    }
+    return String.join(", ", out);
   }
 
   public static String orderBy(String qualifier, List<String> key, boolean descending) {
