@@ -131,7 +131,8 @@ public class BaselineActivitiesImpl implements BaselineActivities {
 
   /** Runs every mapping expression, cast to its target type, over a sample; names the first failing column and key. */
   private static int sampleMapping(Connection c, Runbook rb, MappingSql m, List<Finding> f) throws SQLException {
-    String keys = MappingSql.keyText(null, rb.source().key());
+    String keys = rb.source().key().stream().map(k -> Sql.ident(k) + "::text")
+        .collect(java.util.stream.Collectors.joining(", "));
     String from = " FROM (SELECT * FROM " + m.sourceTable() + " ORDER BY "
         + MappingSql.orderBy(null, rb.source().key(), false) + " LIMIT " + SAMPLE_ROWS + ") s";
     int rows = 0;
