@@ -21,6 +21,7 @@ public final class LiveWriter implements AutoCloseable {
   private final TestDatabase db;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicBoolean writeNew = new AtomicBoolean();
+  private final AtomicBoolean paused = new AtomicBoolean();
   private final Map<String, AtomicLong> ops = new ConcurrentHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
   private final List<Throwable> errors = new ArrayList<>();
@@ -44,6 +45,51 @@ public final class LiveWriter implements AutoCloseable {
   /** Moves the application's writes to the new table, as a flag flip would. */
   public void writeNewTable(boolean value) {
     writeNew.set(value);
+  }
+
+  /**
+   * From now on the application decides where to write from {@code cutover.flags.write_target}, re-read
+   * every 100 ms, as a real application would.
+   */
+  public LiveWriter followFlags() {
+    Thread poller = new Thread(() -> {
+      while (!stop.get() && System.currentTimeMillis() < deadline) {
+        try {
+          writeNew.set(db.count("SELECT coalesce(max(value), 0) FROM cutover.flags WHERE name = 'write_target'") == 1);
+          Thread.sleep(100);
+        } catch (RuntimeException e) {
+          // the flags table may not exist yet
+          sleepQuietly();
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "live-writer-flags");
+    poller.setDaemon(true);
+    poller.start();
+    return this;
+  }
+
+  public boolean writesNewTable() {
+    return writeNew.get();
+  }
+
+  /** Stops writing (the connections stay open) until {@link #resume}. */
+  public void pause() throws InterruptedException {
+    paused.set(true);
+    Thread.sleep(200);
+  }
+
+  public void resume() {
+    paused.set(false);
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public long total() {
@@ -81,6 +127,10 @@ public final class LiveWriter implements AutoCloseable {
   private void loop() {
     try (Connection c = db.connect()) {
       while (!stop.get() && System.currentTimeMillis() < deadline) {
+        if (paused.get()) {
+          sleepQuietly();
+          continue;
+        }
         String op = writeNew.get() ? writeTarget(c) : writeLegacy(c);
         if (op != null) {
           ops.computeIfAbsent(op, k -> new AtomicLong()).incrementAndGet();
