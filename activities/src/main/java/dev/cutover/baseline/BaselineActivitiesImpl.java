@@ -220,6 +220,47 @@ public class BaselineActivitiesImpl implements BaselineActivities {
   }
 
   @Override
+  public void claimTables(Runbook rb, String owner) {
+    DataSource ds = MigrationTables.dataSource(connections, rb);
+    String held = Sql.inTransaction(ds, c -> {
+      CutoverSchema.ensure(c);
+      List<TableName> tables = new ArrayList<>(List.of(rb.source().tableName(), rb.target().tableName()));
+      tables.sort(java.util.Comparator.comparing(TableName::toString));
+      for (TableName t : tables) {
+        Sql.update(c, "INSERT INTO cutover.migrations (table_schema, table_name, migration, owner)"
+            + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", t.schema(), t.name(), rb.name(), owner);
+        try (PreparedStatement ps = c.prepareStatement("SELECT migration, owner, claimed_at FROM cutover.migrations"
+            + " WHERE table_schema = ? AND table_name = ?")) {
+          Sql.bind(ps, t.schema(), t.name());
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (!owner.equals(rs.getString(2))) {
+              c.rollback();
+              return "table " + t + " is held by migration " + rs.getString(1) + " (" + rs.getString(2)
+                  + ", since " + rs.getTimestamp(3).toInstant() + "); finish or abort that migration first"
+                  + " (a migration that no longer exists is released with DELETE FROM cutover.migrations"
+                  + " WHERE owner = '" + rs.getString(2) + "')";
+            }
+          }
+        }
+      }
+      return null;
+    });
+    if (held != null) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(held, dev.cutover.failure.Failures.TABLE_BUSY);
+    }
+  }
+
+  @Override
+  public void releaseTables(Runbook rb, String owner) {
+    DataSource ds = MigrationTables.dataSource(connections, rb);
+    Sql.inTransaction(ds, c -> {
+      CutoverSchema.ensure(c);
+      return Sql.update(c, "DELETE FROM cutover.migrations WHERE owner = ?", owner);
+    });
+  }
+
+  @Override
   public boolean createTarget(Runbook rb) {
     DataSource ds = MigrationTables.dataSource(connections, rb);
     return Sql.ddl(ds, c -> {

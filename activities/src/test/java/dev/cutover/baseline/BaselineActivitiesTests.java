@@ -76,6 +76,28 @@ class BaselineActivitiesTests {
   }
 
   @Test
+  void aTableHeldByOneMigrationIsRefusedToAnotherEvenFromAnotherNamespace() {
+    Customers.create(db, 10);
+    Runbook rb = Customers.runbook();
+    baseline.claimTables(rb, "default/customers-v2/run-1");
+    baseline.claimTables(rb, "default/customers-v2/run-1");
+    Runbook other = Customers.runbook(Customers.RUNBOOK.replace("name: customers-v2", "name: customers-v3")
+        .replace("public.customers_v2", "public.customers_v3"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> baseline.claimTables(other, "default/customers-v3/run-9"))
+        .isInstanceOfSatisfying(io.temporal.failure.ApplicationFailure.class, f -> {
+          assertThat(f.getType()).isEqualTo("TableBusy");
+          assertThat(f.getOriginalMessage()).contains("table public.customers is held by migration customers-v2");
+        });
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> baseline.claimTables(rb, "staging/customers-v2/run-2"))
+        .hasMessageContaining("held by migration customers-v2 (default/customers-v2/run-1");
+    assertThat(db.count("SELECT count(*) FROM cutover.migrations WHERE table_name = 'customers_v3'"))
+        .as("a refused claim takes nothing").isZero();
+    baseline.releaseTables(rb, "default/customers-v2/run-1");
+    baseline.releaseTables(rb, "default/customers-v2/run-1");
+    baseline.claimTables(other, "default/customers-v3/run-9");
+  }
+
+  @Test
   void expandCreatesTheTargetOnceAndItsCompensationDropsOnlyWhatItCreated() {
     Customers.create(db, 10);
     db.execute("DROP TABLE public.customers_v2");

@@ -85,6 +85,7 @@ class MigrationLifecycleTests {
       assertThat(db.count("SELECT count(*) FROM pg_tables WHERE tablename IN ('customers', 'customers_retired')"))
           .as("legacy table renamed, then dropped").isZero();
       assertThat(db.count("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'cutover_%'")).isZero();
+      assertThat(db.count("SELECT count(*) FROM cutover.migrations")).as("tables released").isZero();
     }
   }
 
@@ -106,7 +107,8 @@ class MigrationLifecycleTests {
       MigrationStatus aborted = first.status();
       assertThat(aborted.state()).isEqualTo(MigrationStatus.State.ROLLED_BACK);
       assertThat(aborted.compensations()).containsExactly("set write_target=0 and drop the reverse trigger",
-          "set read_percent=0", "drop the sync trigger and set dual_write=0");
+          "set read_percent=0", "drop the sync trigger and set dual_write=0", "release the tables");
+      assertThat(db.count("SELECT count(*) FROM cutover.migrations")).as("tables released").isZero();
       assertThat(Customers.difference(db)).as("every write that landed on the new table reached the legacy one").isZero();
       assertThat(db.count("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'cutover_%'")).isZero();
       assertThat(db.count("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"

@@ -11,6 +11,16 @@ public interface BaselineActivities {
   /** Expand: create the target from the mapping's types if it does not exist. True when it created it. */
   boolean createTarget(Runbook runbook);
 
+  /**
+   * Claims the source and target tables for this migration in {@code cutover.migrations}, so a second
+   * migration of the same table fails with {@code TableBusy} even from another Temporal namespace.
+   * {@code owner} is namespace/workflow id/run id; claiming again with the same owner is harmless.
+   */
+  void claimTables(Runbook runbook, String owner);
+
+  /** Releases what {@link #claimTables} took with this owner; harmless to run twice. */
+  void releaseTables(Runbook runbook, String owner);
+
   /** Compensation of {@link #createTarget}: drops the target only if this migration created it. */
   void dropCreatedTarget(Runbook runbook);
 }

@@ -124,6 +124,12 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
   }
 
   private void runPhases() {
+    // Added after the first recorded histories: a replayed run without the claim keeps running without it.
+    boolean claims = Workflow.getVersion("table-claim", Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (claims) {
+      compensate("release the tables", () -> baselineSql.releaseTables(runbook, owner()));
+      baselineSql.claimTables(runbook, owner());
+    }
     if (runbook.target().create()) {
       compensate("drop the target table created by expand", () -> baselineSql.dropCreatedTarget(runbook));
     }
@@ -176,6 +182,14 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     Workflow.sleep(runbook.decommission().retainDuration());
     gate("drop-legacy");
     phase("drop-legacy", DropLegacyWorkflow.class, (w, by) -> w.drop(runbook, by), r -> r);
+    if (claims) {
+      baselineSql.releaseTables(runbook, owner());
+    }
+  }
+
+  /** Who holds the tables: this run, named so another namespace's run of the same runbook is refused. */
+  private String owner() {
+    return Workflow.getInfo().getNamespace() + "/" + id + "/" + Workflow.getInfo().getRunId();
   }
 
   /**
