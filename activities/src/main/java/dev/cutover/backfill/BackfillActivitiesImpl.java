@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 
 @ActivityImpl(taskQueues = TaskQueue.NAME)
 public class BackfillActivitiesImpl implements BackfillActivities {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BackfillActivitiesImpl.class);
   /** Keys sampled to place partition boundaries. */
   static final int SAMPLE_KEYS = 10_000;
 
@@ -103,6 +104,10 @@ public class BackfillActivitiesImpl implements BackfillActivities {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Optional<SliceProgress> resumed = ctx.getHeartbeatDetails(SliceProgress.class);
     SliceProgress progress = resumed.orElse(new SliceProgress(cursor, 0, 0, rb.backfill().chunkRows()));
+    if (resumed.isPresent()) {
+      log.info("backfill {} partition {} resuming from key {} after {} rows (attempt {})", rb.name(),
+          partition.index(), progress.cursor(), progress.rowsCopied(), ctx.getInfo().getAttempt());
+    }
     DataSource ds = MigrationTables.dataSource(connections, rb);
     MappingSql m = Sql.inTransaction(ds, c -> MigrationTables.load(c, rb));
     ChunkCopier copier = new ChunkCopier(m, partition.upper());

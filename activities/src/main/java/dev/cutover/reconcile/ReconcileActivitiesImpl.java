@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 @ActivityImpl(taskQueues = TaskQueue.NAME)
 public class ReconcileActivitiesImpl implements ReconcileActivities {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReconcileActivitiesImpl.class);
   static final int MAX_SAMPLES = 10;
 
   private final Connections connections;
@@ -33,6 +34,10 @@ public class ReconcileActivitiesImpl implements ReconcileActivities {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     Optional<CycleProgress> resumed = ctx.getHeartbeatDetails(CycleProgress.class);
     CycleProgress p = resumed.orElse(new CycleProgress(null, 0, 0, 0, 0, 0, List.of(), 0));
+    if (resumed.isPresent()) {
+      log.info("reconcile {} resuming at key {} after {} rows, {} repaired (attempt {})", rb.name(), p.cursor(),
+          p.rowsChecked(), p.repaired(), ctx.getInfo().getAttempt());
+    }
     DataSource ds = MigrationTables.dataSource(connections, rb);
     MappingSql m = Sql.inTransaction(ds, c -> MigrationTables.load(c, rb));
     ChunkHasher hasher = new ChunkHasher(m, rb.reconcile().chunkRows());

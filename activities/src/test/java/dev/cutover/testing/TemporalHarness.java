@@ -42,6 +42,7 @@ public final class TemporalHarness implements AutoCloseable {
     config.setUsername(db.user());
     config.setPassword(db.password());
     config.setMaximumPoolSize(8);
+    config.addDataSourceProperty("ApplicationName", "cutover-worker");
     pool = new HikariDataSource(config);
     Connections connections = name -> {
       if (!name.equals("primary")) {
@@ -50,7 +51,12 @@ public final class TemporalHarness implements AutoCloseable {
       return pool;
     };
     env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-    Worker worker = env.newWorker(TaskQueue.NAME);
+    register(env.newWorker(TaskQueue.NAME), connections);
+    env.start();
+  }
+
+  /** cutover's workflows and real activities on one worker. */
+  static void register(Worker worker, Connections connections) {
     worker.registerWorkflowImplementationTypes(MigrationWorkflowImpl.class, BaselineWorkflowImpl.class,
         DualWriteWorkflowImpl.class, BackfillWorkflowImpl.class, ReconcileWorkflowImpl.class,
         ReadCutoverWorkflowImpl.class, WriteCutoverWorkflowImpl.class, DecommissionWorkflowImpl.class,
@@ -59,7 +65,6 @@ public final class TemporalHarness implements AutoCloseable {
         new BaselineActivitiesImpl(connections), new DualWriteActivitiesImpl(connections),
         new BackfillActivitiesImpl(connections), new ReconcileActivitiesImpl(connections),
         new WriteCutoverActivitiesImpl(connections), new DecommissionActivitiesImpl(connections));
-    env.start();
   }
 
   public WorkflowClient client() {

@@ -14,6 +14,12 @@ public final class PhaseOptions {
       .setDoNotRetry(Failures.NON_RETRYABLE.toArray(String[]::new))
       .build();
 
+  /**
+   * How long a silent chunk loop is trusted: a worker killed mid-chunk is noticed this fast and its
+   * cursor handed to another. Chunks take ~50 ms, so a live loop heartbeats far more often than this.
+   */
+  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+
   private PhaseOptions() {}
 
   /**
@@ -36,7 +42,7 @@ public final class PhaseOptions {
   public static ActivityOptions longSql(Duration startToClose) {
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(startToClose)
-        .setHeartbeatTimeout(Duration.ofSeconds(30))
+        .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
         .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .setRetryOptions(RETRY)
         .build();
