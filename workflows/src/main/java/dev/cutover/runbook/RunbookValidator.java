@@ -66,7 +66,7 @@ public final class RunbookValidator {
     expressions(out, "/reverse", rb.reverse(), "source column");
     if (rb.source() != null) {
       for (String k : rb.source().key()) {
-        boolean carried = rb.mapping().values().stream().anyMatch(v -> v.trim().equals(k));
+        boolean carried = rb.mapping().values().stream().anyMatch(v -> v != null && v.trim().equals(k));
         if (!carried && !rb.mapping().isEmpty()) {
           out.add(Problem.at("/mapping", "key column '" + k + "' must be carried unchanged to the target (e.g. '"
               + k + ": " + k + "') so rows can be matched"));
