@@ -379,12 +379,20 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     if (state != State.RUNNING) {
       return "migration " + id + " has ended " + state;
     }
+    if (abort != null) {
+      return "migration " + id + " is being aborted by " + abort.by();
+    }
     if (pendingGate == null) {
       return "gate '" + request.gate() + "' is not pending; no gate is pending"
           + (phase == null ? "" : " (phase " + phase + " is running)");
     }
     if (!pendingGate.equals(request.gate())) {
       return "gate '" + request.gate() + "' is not pending; the pending gate is '" + pendingGate + "'";
+    }
+    // pendingGate is cleared only when the main thread resumes; a second approval delivered in the same
+    // workflow task as the first still finds it set.
+    if (opened.contains(request.gate())) {
+      return "gate '" + request.gate() + "' is already approved";
     }
     List<String> allowed = runbook.gates().approvers();
     if (!allowed.isEmpty() && !allowed.contains(request.approver())) {
