@@ -448,6 +448,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     if (abort != null) {
       return "abort already in progress (requested by " + abort.by() + ")";
     }
+    if (failure != null) {
+      // fail() is already running the compensations; an abort now would only relabel them.
+      return "migration " + id + " has failed and is compensating; it ends FAILED";
+    }
     if (pastPointOfNoReturn) {
       return "decommission has started: past the point of no return, the new table is the only source of truth";
     }
