@@ -102,6 +102,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         throw ApplicationFailure.newNonRetryableFailure(problems.stream().map(p -> p.path() + ": " + p.message())
             .collect(Collectors.joining("; ")), Failures.INVALID_RUNBOOK);
       }
+      if (runbook.gates().twoPersonRule() && (startedBy == null || startedBy.isBlank())) {
+        throw ApplicationFailure.newNonRetryableFailure("gates.twoPersonRule: name who starts the migration (--as),"
+            + " or the starter could approve their own gates", Failures.INVALID_RUNBOOK);
+      }
       runPhases();
       state = State.COMPLETED;
     } catch (Aborted e) {
