@@ -24,10 +24,20 @@ public class BackfillWorkflowImpl implements BackfillWorkflow {
       BackfillActivities.class, PhaseOptions.longSql(SLICE.multipliedBy(3)));
   private final BackfillActivities planning =
       Workflow.newActivityStub(BackfillActivities.class, PhaseOptions.shortSql());
+  /**
+   * Each progress report is a signal, four events in the migration's history, which never continues as
+   * new: one per round (every {@link #SLICE}) would fill it in about three days of backfill. Reports come
+   * at most every tenth of the elapsed time, between these bounds, so a long backfill adds ~1,200 a day.
+   */
+  static final Duration PROGRESS_MIN_EVERY = Duration.ofSeconds(10);
+  static final Duration PROGRESS_MAX_EVERY = Duration.ofMinutes(5);
+
   private BackfillState state;
+  private long lastReportMillis;
 
   @Override
   public BackfillState copy(Runbook runbook, BackfillState initial) {
+    boolean throttled = Workflow.getVersion("throttle-progress", Workflow.DEFAULT_VERSION, 1) == 1;
     state = initial;
     if (state == null) {
       BackfillActivities.BackfillPlan plan = planning.planBackfill(runbook);
@@ -54,7 +64,9 @@ public class BackfillWorkflowImpl implements BackfillWorkflow {
         next.set(running.get(j), new PartitionState(ps.partition(), r.cursor(), ps.rowsCopied() + r.rowsCopied(), r.done()));
       }
       state = new BackfillState(next, state.estimatedRows(), state.startedAtMillis(), state.runs());
-      ParentReports.progress(progress(state));
+      if (!throttled || progressDue()) {
+        ParentReports.progress(progress(state));
+      }
       if (!state.done() && (Workflow.getInfo().isContinueAsNewSuggested()
           || Workflow.getInfo().getHistoryLength() > MAX_EVENTS)) {
         Workflow.continueAsNew(runbook, new BackfillState(
@@ -64,6 +76,17 @@ public class BackfillWorkflowImpl implements BackfillWorkflow {
     planning.finishBackfill(runbook);
     ParentReports.progress(progress(state));
     return state;
+  }
+
+  private boolean progressDue() {
+    long now = Workflow.currentTimeMillis();
+    long every = Math.min(PROGRESS_MAX_EVERY.toMillis(),
+        Math.max(PROGRESS_MIN_EVERY.toMillis(), (now - state.startedAtMillis()) / 10));
+    if (lastReportMillis != 0 && now - lastReportMillis < every) {
+      return false;
+    }
+    lastReportMillis = now;
+    return true;
   }
 
   @Override

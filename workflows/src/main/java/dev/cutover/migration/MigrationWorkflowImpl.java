@@ -102,6 +102,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
         throw ApplicationFailure.newNonRetryableFailure(problems.stream().map(p -> p.path() + ": " + p.message())
             .collect(Collectors.joining("; ")), Failures.INVALID_RUNBOOK);
       }
+      if (runbook.gates().twoPersonRule() && (startedBy == null || startedBy.isBlank())) {
+        throw ApplicationFailure.newNonRetryableFailure("gates.twoPersonRule: name who starts the migration (--as),"
+            + " or the starter could approve their own gates", Failures.INVALID_RUNBOOK);
+      }
       runPhases();
       state = State.COMPLETED;
     } catch (Aborted e) {
@@ -393,12 +397,20 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     if (state != State.RUNNING) {
       return "migration " + id + " has ended " + state;
     }
+    if (abort != null) {
+      return "migration " + id + " is being aborted by " + abort.by();
+    }
     if (pendingGate == null) {
       return "gate '" + request.gate() + "' is not pending; no gate is pending"
           + (phase == null ? "" : " (phase " + phase + " is running)");
     }
     if (!pendingGate.equals(request.gate())) {
       return "gate '" + request.gate() + "' is not pending; the pending gate is '" + pendingGate + "'";
+    }
+    // pendingGate is cleared only when the main thread resumes; a second approval delivered in the same
+    // workflow task as the first still finds it set.
+    if (opened.contains(request.gate())) {
+      return "gate '" + request.gate() + "' is already approved";
     }
     List<String> allowed = runbook.gates().approvers();
     if (!allowed.isEmpty() && !allowed.contains(request.approver())) {
@@ -453,6 +465,10 @@ public class MigrationWorkflowImpl implements MigrationWorkflow {
     }
     if (abort != null) {
       return "abort already in progress (requested by " + abort.by() + ")";
+    }
+    if (failure != null) {
+      // fail() is already running the compensations; an abort now would only relabel them.
+      return "migration " + id + " has failed and is compensating; it ends FAILED";
     }
     if (pastPointOfNoReturn) {
       return "decommission has started: past the point of no return, the new table is the only source of truth";

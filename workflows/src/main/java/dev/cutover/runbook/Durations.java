@@ -20,18 +20,21 @@ public final class Durations {
       return Duration.ZERO;
     }
     Matcher m = SHORT.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
     try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      }
       return Duration.parse(t);
+    } catch (NumberFormatException | ArithmeticException e) {
+      // Digits the pattern accepted but a long (or Duration's seconds) cannot hold.
+      throw new IllegalArgumentException("'" + text + "' is too long for a duration");
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           "'" + text + "' is not a duration; write 30s, 10m, 72h, 7d or ISO-8601 like PT10M");

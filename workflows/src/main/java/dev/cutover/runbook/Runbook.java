@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A migration runbook: what moves where, through which mapping, and how each phase behaves. Immutable;
@@ -53,7 +52,7 @@ public record Runbook(
       String version) {
     public Source {
       connection = connection == null ? "primary" : connection;
-      key = key == null ? List.of() : List.copyOf(key);
+      key = listOf(key);
     }
 
     public TableName tableName() {
@@ -106,7 +105,7 @@ public record Runbook(
 
   public record ReadCutover(List<Integer> steps, String soak) {
     public ReadCutover {
-      steps = steps == null ? List.of(1, 10, 50, 100) : List.copyOf(steps);
+      steps = steps == null ? List.of(1, 10, 50, 100) : listOf(steps);
       soak = soak == null ? "10m" : soak;
     }
 
@@ -118,9 +117,9 @@ public record Runbook(
   /** Gates not listed in {@code auto} wait for a person on {@code approvers}. */
   public record Gates(List<String> approvers, Boolean twoPersonRule, List<String> auto) {
     public Gates {
-      approvers = approvers == null ? List.of() : List.copyOf(approvers);
+      approvers = listOf(approvers);
       twoPersonRule = twoPersonRule != null && twoPersonRule;
-      auto = auto == null ? List.of("backfill", "reconcile") : List.copyOf(auto);
+      auto = auto == null ? List.of("backfill", "reconcile") : listOf(auto);
     }
   }
 
@@ -149,18 +148,26 @@ public record Runbook(
     }
   }
 
+  /**
+   * An unmodifiable copy that keeps null entries ({@code steps: [10, , 100]}), so the validator can point at
+   * them; {@link List#copyOf} would throw before it gets the chance.
+   */
+  private static <T> List<T> listOf(List<T> list) {
+    return list == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(list));
+  }
+
   /** Target key columns, in source key order: the mapping entries that carry a source key column as-is. */
   public List<String> targetKey() {
     List<String> out = new ArrayList<>();
     for (String k : source.key()) {
       String found = null;
       for (Map.Entry<String, String> e : mapping.entrySet()) {
-        if (e.getValue().trim().equals(k)) {
+        if (e.getValue() != null && e.getValue().trim().equals(k)) {
           found = e.getKey();
           break;
         }
       }
-      out.add(Objects.requireNonNullElse(found, k));
+      out.add(found != null ? found : k);
     }
     return out;
   }

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a runbook YAML file into a {@link Runbook} and validates it; every problem comes back as
@@ -52,9 +53,13 @@ public final class RunbookLoader {
     Map<String, JsonLocation> locations;
     try {
       locations = locate(text);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRunbookException(file, List.of(fromJackson(e, Map.of())));
+    }
+    try {
       rb = YAML.readValue(text, Runbook.class);
     } catch (JsonProcessingException e) {
-      throw new InvalidRunbookException(file, List.of(fromJackson(e)));
+      throw new InvalidRunbookException(file, List.of(fromJackson(e, locations)));
     }
     if (rb == null) {
       throw new InvalidRunbookException(file, List.of(Problem.at("", "the runbook is empty")));
@@ -90,12 +95,23 @@ public final class RunbookLoader {
     }
   }
 
-  private static Problem fromJackson(JsonProcessingException e) {
-    JsonLocation loc = e.getLocation();
+  private static Problem fromJackson(JsonProcessingException e, Map<String, JsonLocation> locations) {
+    // Jackson reports where its parser stood when it gave up, which for YAML is past the offending key
+    // (often the next line); the key's own place is in the location map.
+    JsonLocation loc = e instanceof JsonMappingException m && !m.getPath().isEmpty()
+        ? locations.getOrDefault(pointerOf(m), e.getLocation())
+        : e.getLocation();
     int line = loc == null ? 1 : loc.getLineNr();
     int col = loc == null ? 1 : loc.getColumnNr();
     String msg;
-    if (e instanceof UnrecognizedPropertyException u) {
+    MarkedYAMLException yaml = yamlCause(e);
+    if (yaml != null && yaml.getContextMark() != null) {
+      // SnakeYAML puts the context first ("while parsing a flow mapping") and what went wrong second.
+      msg = yaml.getProblem() + " (" + yaml.getContext() + " started at line " + (yaml.getContextMark().getLine() + 1)
+          + ", column " + (yaml.getContextMark().getColumn() + 1) + ")";
+    } else if (yaml != null) {
+      msg = yaml.getProblem();
+    } else if (e instanceof UnrecognizedPropertyException u) {
       String where = u.getPath().size() > 1 ? " in '" + pathOf(u).replaceFirst("\\.[^.]+$", "") + "'" : "";
       msg = "unknown key '" + u.getPropertyName() + "'" + where + "; known keys: "
           + u.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -106,6 +122,22 @@ public final class RunbookLoader {
       msg = e.getOriginalMessage().split("\n")[0];
     }
     return new Problem("", line, col, msg);
+  }
+
+  private static MarkedYAMLException yamlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof MarkedYAMLException m) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** The {@code /a/b/0} form {@link #locate(String)} keys its map by. */
+  private static String pointerOf(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(r -> "/" + (r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex())))
+        .collect(Collectors.joining());
   }
 
   private static String pathOf(JsonMappingException e) {

@@ -66,7 +66,7 @@ public final class RunbookValidator {
     expressions(out, "/reverse", rb.reverse(), "source column");
     if (rb.source() != null) {
       for (String k : rb.source().key()) {
-        boolean carried = rb.mapping().values().stream().anyMatch(v -> v.trim().equals(k));
+        boolean carried = rb.mapping().values().stream().anyMatch(v -> v != null && v.trim().equals(k));
         if (!carried && !rb.mapping().isEmpty()) {
           out.add(Problem.at("/mapping", "key column '" + k + "' must be carried unchanged to the target (e.g. '"
               + k + ": " + k + "') so rows can be matched"));
@@ -105,16 +105,21 @@ public final class RunbookValidator {
       out.add(Problem.at("/readCutover/steps", "readCutover.steps must not be empty; the last step must be 100"));
     }
     int prev = 0;
+    int firstBad = -1;
     for (int i = 0; i < steps.size(); i++) {
       Integer s = steps.get(i);
       if (s == null || s <= prev || s > 100) {
         out.add(Problem.at("/readCutover/steps/" + i, "canary steps must rise strictly within 1..100, got " + s));
+        firstBad = i;
         break;
       }
       prev = s;
     }
-    if (!steps.isEmpty() && prev != 100) {
-      out.add(Problem.at("/readCutover/steps", "the last canary step must be 100 so every read moves, got " + prev));
+    // Judge the step actually written last, not the last good one; and say nothing more when it is the bad one.
+    int lastIndex = steps.size() - 1;
+    if (lastIndex >= 0 && firstBad != lastIndex && !Integer.valueOf(100).equals(steps.get(lastIndex))) {
+      out.add(Problem.at("/readCutover/steps", "the last canary step must be 100 so every read moves, got "
+          + steps.get(lastIndex)));
     }
     for (int i = 0; i < rb.gates().approvers().size(); i++) {
       String a = rb.gates().approvers().get(i);
