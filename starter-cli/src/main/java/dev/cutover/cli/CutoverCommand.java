@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
     description = "Durable, human-gated, zero-downtime PostgreSQL table migrations on Temporal.",
     subcommands = {
         ValidateCommand.class, StartCommand.class, StatusCommand.class, WaitCommand.class, ApproveCommand.class,
-        AbortCommand.class, HistoryCommand.class, ListCommand.class, CommandLine.HelpCommand.class},
+        AbortCommand.class, HistoryCommand.class, ListCommand.class, WorkerCommand.class, DevCommand.class,
+        CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0 ok                             1 unexpected error",
