@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         ValidateCommand.class, StartCommand.class, StatusCommand.class, WaitCommand.class, ApproveCommand.class,
         AbortCommand.class, HistoryCommand.class, ListCommand.class, WorkerCommand.class, DevCommand.class,
-        CommandLine.HelpCommand.class},
+        DemoCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0 ok                             1 unexpected error",
