@@ -30,13 +30,19 @@ public class DualWriteActivitiesImpl implements DualWriteActivities {
   @Override
   public long installSyncTrigger(Runbook rb) {
     DataSource ds = MigrationTables.dataSource(connections, rb);
-    return Sql.ddl(ds, c -> {
+    Sql.ddl(ds, c -> {
       CutoverSchema.ensure(c);
       MappingSql m = MigrationTables.load(c, rb);
       for (String statement : SyncTriggers.installForward(rb, m)) {
         Sql.execute(c, statement);
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT txid_current()");
+      return null;
+    });
+    // The horizon is taken after the trigger committed: every transaction that gets an xid from here on writes
+    // through it. The installing transaction's own xid would not do: it is assigned at its first statement, and a
+    // writer that takes a later xid but commits before the trigger's lock is granted writes without the trigger.
+    return Sql.inTransaction(ds, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT txid_snapshot_xmax(txid_current_snapshot()) - 1");
           ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);

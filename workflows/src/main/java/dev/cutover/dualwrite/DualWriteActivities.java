@@ -9,7 +9,8 @@ public interface DualWriteActivities {
   /**
    * Installs the forward sync trigger (source -> target through the mapping) in one short transaction
    * under lock_timeout; {@code CREATE OR REPLACE}, so a retry lands on the same objects. Returns the
-   * installing transaction's id, the horizon for {@link #verifyRecentWrites}.
+   * horizon for {@link #verifyRecentWrites}: the newest transaction id that may have written without the
+   * trigger (read after it committed); every later transaction writes through it.
    */
   long installSyncTrigger(Runbook runbook);
 
