@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doReturn;
@@ -347,8 +348,7 @@ class MigrationWorkflowTests {
 
       String reply = wf.abort(new Abort(APPROVER, REASON));
 
-      assertThat(reply).isEqualTo(expected.isEmpty() ? "aborting; nothing to compensate"
-          : "aborting; compensations in order: " + String.join(", ", Compensation.names(expected)));
+      assertThat(reply).isEqualTo("aborting; compensations in order: " + String.join(", ", Compensation.names(expected)));
       assertRolledBack(h.result(), RUNBOOK, expected);
       assertThat(h.status().phases()).extracting(PhaseRecord::state).containsOnly("COMPLETED");
     }
@@ -554,7 +554,7 @@ class MigrationWorkflowTests {
       assertThatThrownBy(() -> wf.abort(new Abort(APPROVER, "again"))).isInstanceOf(WorkflowNotFoundException.class);
       assertThatThrownBy(() -> wf.approve(new Approve("dual-write", APPROVER, "late")))
           .isInstanceOf(WorkflowNotFoundException.class);
-      assertThat(h.status().compensations()).isEmpty();
+      assertThat(h.status().compensations()).containsExactly(Compensation.RELEASE.title);
     }
 
     private void assertAbortRefused(MigrationWorkflow wf, Abort request, String message) {
@@ -592,7 +592,7 @@ class MigrationWorkflowTests {
       assertThat(failure.getOriginalMessage()).isEqualTo("migration customers-v2 failed: " + end.failure());
       assertThat(end.phases()).last().extracting(PhaseRecord::name, PhaseRecord::state)
           .containsExactly("backfill", "FAILED");
-      assertThat(end.compensations()).containsExactly(Compensation.SYNC.title);
+      assertThat(end.compensations()).containsExactlyElementsOf(Compensation.names(List.of(Compensation.SYNC)));
       InOrder order = inOrder(h.dualWrite, h.flags);
       order.verify(h.dualWrite).removeSyncTrigger(RUNBOOK);
       order.verify(h.flags).setFlag(flag(Flag.DUAL_WRITE, 0, "cutover"));
@@ -637,7 +637,7 @@ class MigrationWorkflowTests {
       assertThat(end.state()).isEqualTo(State.FAILED);
       assertThat(end.failure()).startsWith("phase baseline: baseline found 1 blocking problem(s):")
           .contains("target-key: public.customers_v2 has no primary key");
-      assertThat(end.compensations()).isEmpty();
+      assertThat(end.compensations()).as("only the table claim is undone").containsExactly(Compensation.RELEASE.title);
       verify(h.dualWrite, never()).installSyncTrigger(any());
     }
 
@@ -821,7 +821,8 @@ class MigrationWorkflowTests {
       h.approveUntil(RUNBOOK, "read-cutover-10");
 
       assertThat(wf.abort(new Abort(APPROVER, REASON))).isEqualTo(
-          "aborting; compensations in order: set read_percent=0, drop the sync trigger and set dual_write=0");
+          "aborting; compensations in order: set read_percent=0, drop the sync trigger and set dual_write=0,"
+              + " release the tables");
       h.result();
       verify(h.backfill, never()).truncateTarget(any());
       verify(h.baseline, never()).dropCreatedTarget(any());
@@ -840,6 +841,7 @@ class MigrationWorkflowTests {
     for (Compensation c : expected) {
       c.verifyRun(order, h, rb);
     }
+    Compensation.RELEASE.verifyRun(order, h, rb);
     for (Compensation c : Compensation.values()) {
       if (!expected.contains(c)) {
         c.verifyNotRun(h);
@@ -852,7 +854,9 @@ class MigrationWorkflowTests {
     READ("set read_percent=0"),
     TRUNCATE("truncate the target table"),
     SYNC("drop the sync trigger and set dual_write=0"),
-    DROP_TARGET("drop the target table created by expand");
+    DROP_TARGET("drop the target table created by expand"),
+    /** Registered first, so it always runs last once anything is compensated. */
+    RELEASE("release the tables");
 
     final String title;
 
@@ -860,8 +864,10 @@ class MigrationWorkflowTests {
       this.title = title;
     }
 
+    /** The titles in order, ending with the table release every rollback does. */
     static List<String> names(List<Compensation> cs) {
-      return cs.stream().map(c -> c.title).toList();
+      return java.util.stream.Stream.concat(cs.stream().filter(c -> c != RELEASE), java.util.stream.Stream.of(RELEASE))
+          .map(c -> c.title).toList();
     }
 
     void verifyRun(InOrder order, MigrationHarness h, Runbook rb) {
@@ -877,6 +883,7 @@ class MigrationWorkflowTests {
           order.verify(h.flags).setFlag(flag(Flag.DUAL_WRITE, 0, APPROVER));
         }
         case DROP_TARGET -> order.verify(h.baseline).dropCreatedTarget(rb);
+        case RELEASE -> order.verify(h.baseline).releaseTables(eq(rb), anyString());
       }
     }
 
@@ -893,6 +900,7 @@ class MigrationWorkflowTests {
           verify(h.flags, never()).setFlag(flag(Flag.DUAL_WRITE, 0, APPROVER));
         }
         case DROP_TARGET -> verify(h.baseline, never()).dropCreatedTarget(any());
+        case RELEASE -> { }
       }
     }
   }
