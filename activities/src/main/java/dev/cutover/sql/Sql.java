@@ -71,15 +71,23 @@ public final class Sql {
 
   /** One read-only repeatable-read transaction: every statement in it sees the same snapshot. */
   public static <T> T inSnapshot(DataSource ds, Body<T> body) {
-    try (Connection c = ds.getConnection()) {
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      try {
-        return run(c, true, body);
-      } finally {
-        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = ds.getConnection()) {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+          return run(c, true, body);
+        } finally {
+          if (!c.isClosed()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+          }
+        }
+      } catch (SQLException e) {
+        if (isRetryableConflict(e) && attempt < DEADLOCK_ATTEMPTS) {
+          backoff(attempt, e);
+          continue;
+        }
+        throw failure(e);
       }
-    } catch (SQLException e) {
-      throw failure(e);
     }
   }
 
@@ -129,8 +137,10 @@ public final class Sql {
       }
       throw e;
     } finally {
-      c.setReadOnly(false);
-      c.setAutoCommit(true);
+      if (!c.isClosed()) {
+        c.setReadOnly(false);
+        c.setAutoCommit(true);
+      }
     }
   }
 
@@ -160,8 +170,15 @@ public final class Sql {
     }
   }
 
+  /**
+   * Deadlocks, serialization failures and lost connections (a failover, a proxy restart, an admin
+   * terminating the backend): the transaction rolled back, and every cutover transaction is idempotent,
+   * so running it again on a fresh connection is safe and cheaper than failing the whole activity.
+   */
   private static boolean isRetryableConflict(SQLException e) {
-    return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    return state.equals("40P01") || state.equals("40001") || state.startsWith("08")
+        || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
   }
 
   private static void backoff(int attempt, SQLException e) {

@@ -52,6 +52,29 @@ class SyncTriggerTests {
   }
 
   @Test
+  void installingUnderALongTransactionNeverQueuesTheApplicationAndSucceedsOnceTheLockIsFree() throws Exception {
+    try (Connection longTx = db.connect(); Connection app = db.connect()) {
+      longTx.setAutoCommit(false);
+      longTx.createStatement().execute("UPDATE public.customers SET balance = balance WHERE id = 1");
+      java.util.concurrent.CompletableFuture<Long> install =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> dualWrite.installSyncTrigger(rb));
+      Thread.sleep(300);
+      long start = System.nanoTime();
+      app.createStatement().execute("SET statement_timeout = '10s'");
+      app.createStatement().execute("UPDATE public.customers SET balance = 1 WHERE id = 2");
+      long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(waitedMillis).as("the application waited at most one lock_timeout behind cutover's DDL")
+          .isLessThan(dev.cutover.sql.Sql.DDL_LOCK_TIMEOUT.toMillis() + 1_000);
+      Thread.sleep(3_000);
+      assertThat(install).as("cutover keeps backing off while the long transaction holds the table").isNotDone();
+      longTx.commit();
+      install.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    db.execute("UPDATE public.customers SET full_name = 'After Lock' WHERE id = 3");
+    assertThat(target("id = 3 AND first_name = 'After'")).isOne();
+  }
+
+  @Test
   void removingTheSyncTriggerIsIdempotentAndLeavesNothingBehind() {
     dualWrite.installSyncTrigger(rb);
     dualWrite.installSyncTrigger(rb);

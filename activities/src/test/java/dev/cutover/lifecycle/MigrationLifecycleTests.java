@@ -90,6 +90,42 @@ class MigrationLifecycleTests {
   }
 
   @Test
+  void shouldRetryLostConnectionsWithoutDoubleApplyingAnything() throws Exception {
+    TestDatabase db = TestDatabase.create();
+    Customers.create(db, 20_000);
+    Runbook rb = Customers.runbook(Customers.RUNBOOK.replace("backfill: {chunkRows: 1000, parallelism: 2}",
+        "backfill: {chunkRows: 500, parallelism: 2, maxRowsPerSecond: 4000}"));
+    List<String> checks = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicLong terminated = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread killer = new Thread(() -> {
+      while (!stop.get()) {
+        // every cutover connection dies mid-statement, as a failover or a proxy restart would do
+        terminated.addAndGet(db.count("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            + " WHERE application_name = 'cutover-worker' AND pid <> pg_backend_pid()) t"));
+        try {
+          Thread.sleep(2_000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    try (TemporalHarness temporal = new TemporalHarness(db);
+        LiveWriter app = new LiveWriter(db, 2, 300_000).start().followFlags()) {
+      killer.start();
+      MigrationStatus status = drive(temporal.start(rb, "alice"), app, db, null, checks);
+      stop.set(true);
+      killer.join();
+      log.info("lost connections: {} backends terminated, {} operations, checks {}", terminated.get(), app.total(), checks);
+      assertThat(status.state()).as(status.failure()).isEqualTo(MigrationStatus.State.COMPLETED);
+      assertThat(terminated.get()).as("connections were really lost").isGreaterThan(10);
+      assertThat(checks).containsExactly("after reconcile: 0", "writes on the new table: 0");
+    } finally {
+      stop.set(true);
+    }
+  }
+
+  @Test
   void shouldAbortAfterWriteCutoverWithNothingLostThenStartAgainAndComplete() throws Exception {
     TestDatabase db = TestDatabase.create();
     Customers.create(db, 10_000);
