@@ -63,15 +63,25 @@ public final class MappingSql {
 
   /** {@code OVERRIDING SYSTEM VALUE} when a mapped target column is GENERATED ALWAYS AS IDENTITY. */
   public String overriding() {
-    boolean always = targetColumns().stream().anyMatch(c -> "a".equals(target.columns().get(c).identity()));
+    return overriding(target, targetColumns());
+  }
+
+  /** {@code OVERRIDING SYSTEM VALUE} when one of {@code columns} of {@code table} is GENERATED ALWAYS AS IDENTITY. */
+  public static String overriding(TableInfo table, List<String> columns) {
+    boolean always = columns.stream().anyMatch(c -> "a".equals(table.columns().get(c).identity()));
     return always ? " OVERRIDING SYSTEM VALUE" : "";
   }
 
   /** {@code SET "a" = EXCLUDED."a", ...} over the non-key target columns (or a no-op on the key). */
   public String upsertSet() {
-    List<String> cols = targetColumns().stream().filter(c -> !targetKey().contains(c)).toList();
+    return upsertSet(targetColumns(), targetKey());
+  }
+
+  /** {@code SET "a" = EXCLUDED."a", ...} over the non-key {@code columns} (or a no-op on the key). */
+  public static String upsertSet(List<String> columns, List<String> key) {
+    List<String> cols = columns.stream().filter(c -> !key.contains(c)).toList();
     if (cols.isEmpty()) {
-      String k = Sql.ident(targetKey().get(0));
+      String k = Sql.ident(key.get(0));
       return k + " = EXCLUDED." + k;
     }
     return cols.stream().map(c -> Sql.ident(c) + " = EXCLUDED." + Sql.ident(c)).collect(Collectors.joining(", "));

@@ -52,15 +52,9 @@ public final class SyncTriggers {
   /** Target -> source through the reverse mapping, plus the recorder of direct legacy writes. */
   public static List<String> installReverse(Runbook rb, MappingSql m) {
     List<String> sourceColumns = new ArrayList<>(rb.reverse().keySet());
-    String set = sourceColumns.stream().filter(c -> !rb.source().key().contains(c))
-        .map(c -> Sql.ident(c) + " = EXCLUDED." + Sql.ident(c)).collect(Collectors.joining(", "));
-    if (set.isEmpty()) {
-      String k = Sql.ident(rb.source().key().get(0));
-      set = k + " = EXCLUDED." + k;
-    }
-    boolean always = sourceColumns.stream().anyMatch(c -> "a".equals(m.source().columns().get(c).identity()));
     String fn = syncFunction(reverseFunction(rb), m.targetKey(), m.sourceTable(), rb.source().key(),
-        sourceColumns, new ArrayList<>(rb.reverse().values()), always ? " OVERRIDING SYSTEM VALUE" : "", set);
+        sourceColumns, new ArrayList<>(rb.reverse().values()), MappingSql.overriding(m.source(), sourceColumns),
+        MappingSql.upsertSet(sourceColumns, rb.source().key()));
     String recorder = "CREATE OR REPLACE FUNCTION " + legacyWriteFunction(rb) + "() RETURNS trigger"
         + " LANGUAGE plpgsql AS $cutover$\nBEGIN\n"
         + "  IF current_setting('cutover.applying', true) = 'on' THEN RETURN NULL; END IF;\n"
